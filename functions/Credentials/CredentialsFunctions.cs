@@ -14,6 +14,8 @@ public sealed class CredentialsFunctions(CredentialIssuer issuer, TokenPolicy po
     /// <summary>Retry hint for an upstream outage: long enough for a blip to pass.</summary>
     private static readonly TimeSpan UpstreamRetryAfter = TimeSpan.FromSeconds(10);
 
+    private TokenGrant DefaultGrant => new(policy.DefaultRole, policy.DefaultTtl);
+
     [Function("GetSession")]
     public async Task<IResult> GetSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "session")] HttpRequest request,
@@ -23,11 +25,9 @@ public sealed class CredentialsFunctions(CredentialIssuer issuer, TokenPolicy po
         {
             return refusal;
         }
-        if (issuer.FixedSessionId is { } fixedSession)
-        {
-            return Mint(fixedSession, policy.DefaultRole, policy.DefaultTtl, data: null, layout: null);
-        }
-        return await ForRoomAsync(RoomNames.Default, cancellationToken);
+        return issuer.FixedSessionId is { } fixedSession
+            ? Mint(fixedSession, DefaultGrant)
+            : await ForRoomAsync(RoomNames.Default, DefaultGrant, cancellationToken);
     }
 
     [Function("GetRoom")]
@@ -40,11 +40,9 @@ public sealed class CredentialsFunctions(CredentialIssuer issuer, TokenPolicy po
         {
             return refusal;
         }
-        if (RoomNames.Problem(name) is { } problem)
-        {
-            return Problems.Validation("name", problem);
-        }
-        return await ForRoomAsync(name, cancellationToken);
+        return RoomNames.Problem(name) is { } problem
+            ? Problems.Validation("name", problem)
+            : await ForRoomAsync(name, DefaultGrant, cancellationToken);
     }
 
     [Function("CreateToken")]
@@ -62,83 +60,13 @@ public sealed class CredentialsFunctions(CredentialIssuer issuer, TokenPolicy po
             return body.Problem;
         }
         var tokenRequest = body.Value!;
-
-        var errors = new Dictionary<string, string[]>();
-        var hasSession = !string.IsNullOrEmpty(tokenRequest.SessionId);
-        var hasRoom = tokenRequest.Room is not null;
-        if (hasSession == hasRoom)
-        {
-            errors[hasSession ? "sessionId" : "room"] = [hasSession
-                ? "Give either sessionId or room, not both."
-                : "Give the room to join, or the sessionId of a session of this service's project."];
-        }
-        else if (hasRoom && RoomNames.Problem(tokenRequest.Room) is { } roomProblem)
-        {
-            errors["room"] = [roomProblem];
-        }
-        else if (hasSession && !issuer.OwnsSession(tokenRequest.SessionId!))
-        {
-            errors["sessionId"] = [SessionIds.TryGetApiKey(tokenRequest.SessionId, out _)
-                ? "This session belongs to another OpenTok project than this service's API key."
-                : "This is not an OpenTok session id."];
-        }
-
-        var role = policy.DefaultRole;
-        if (tokenRequest.Role is not null)
-        {
-            if (!Roles.TryParse(tokenRequest.Role, out role))
-            {
-                errors["role"] = [$"Must be one of {Roles.ValidNames}."];
-            }
-            else if (!policy.Allows(role))
-            {
-                errors["role"] = [$"This service hands out at most '{policy.MaxRole.ToWireName()}' tokens; '{role.ToWireName()}' is above that."];
-            }
-        }
-
-        var ttl = policy.DefaultTtl;
-        if (tokenRequest.ExpiresInSeconds is { } seconds)
-        {
-            var maxSeconds = (long)policy.MaxTtl.TotalSeconds;
-            if (seconds < 1 || seconds > maxSeconds)
-            {
-                errors["expiresInSeconds"] = [$"Must be between 1 and {maxSeconds} (this service's longest token lifetime)."];
-            }
-            ttl = TimeSpan.FromSeconds(seconds);
-        }
-
-        if (tokenRequest.Data is { } data)
-        {
-            if (data.Length > TokenGenerator.MaxDataLength)
-            {
-                errors["data"] = [$"Must be at most {TokenGenerator.MaxDataLength} characters; it has {data.Length}."];
-            }
-            else if (!FormEncoding.IsEncodable(data))
-            {
-                errors["data"] = ["Must be well-formed Unicode text."];
-            }
-        }
-        if (tokenRequest.InitialLayoutClassList is { } classes
-            && (classes.Any(c => string.IsNullOrEmpty(c) || c.Any(char.IsWhiteSpace) || !FormEncoding.IsEncodable(c))
-                || string.Join(' ', classes).Length > TokenGenerator.MaxLayoutClassListLength))
-        {
-            errors["initialLayoutClassList"] =
-                [$"Each class name must be non-empty and without spaces, and together they must be at most {TokenGenerator.MaxLayoutClassListLength} characters."];
-        }
-
-        if (errors.Count > 0)
+        if (tokenRequest.Review(policy, issuer.OwnsSession, out var errors) is not { } grant)
         {
             return Problems.Validation(errors);
         }
-        if (!issuer.HasCredentials)
-        {
-            return NotConfigured();
-        }
-        if (hasRoom)
-        {
-            return await ForRoomAsync(tokenRequest.Room!, cancellationToken, role, ttl, tokenRequest.Data, tokenRequest.InitialLayoutClassList);
-        }
-        return Mint(tokenRequest.SessionId!, role, ttl, tokenRequest.Data, tokenRequest.InitialLayoutClassList);
+        return tokenRequest.Room is { } room
+            ? await ForRoomAsync(room, grant, cancellationToken)
+            : Mint(tokenRequest.SessionId!, grant);
     }
 
     /// <summary>The passcode gate, and 503 while the service has no OpenTok credentials.</summary>
@@ -149,15 +77,13 @@ public sealed class CredentialsFunctions(CredentialIssuer issuer, TokenPolicy po
             return Problems.Status(StatusCodes.Status401Unauthorized, "Passcode required.",
                 $"This preview server hands out credentials only with the {TokenPolicy.PasscodeHeader} header carrying the passcode you were given.");
         }
-        return issuer.HasCredentials ? null : NotConfigured();
+        return issuer.HasCredentials
+            ? null
+            : Problems.Status(StatusCodes.Status503ServiceUnavailable, "Video service not configured.",
+                "This server has no OpenTok API key and secret yet: set OpenTok:ApiKey and OpenTok:ApiSecret.");
     }
 
-    private static IResult NotConfigured() =>
-        Problems.Status(StatusCodes.Status503ServiceUnavailable, "Video service not configured.",
-            "This server has no OpenTok API key and secret yet: set OpenTok:ApiKey and OpenTok:ApiSecret.");
-
-    private async Task<IResult> ForRoomAsync(string room, CancellationToken cancellationToken,
-        Role? role = null, TimeSpan? ttl = null, string? data = null, IReadOnlyList<string>? layout = null)
+    private async Task<IResult> ForRoomAsync(string room, TokenGrant grant, CancellationToken cancellationToken)
     {
         string sessionId;
         try
@@ -183,18 +109,20 @@ public sealed class CredentialsFunctions(CredentialIssuer issuer, TokenPolicy po
                     : "OpenTok refused to create a session for this room; check OpenTok:ApiUrl.",
                 transient ? UpstreamRetryAfter : null);
         }
-        return Mint(sessionId, role ?? policy.DefaultRole, ttl ?? policy.DefaultTtl, data, layout);
+        return Mint(sessionId, grant);
     }
 
-    private IResult Mint(string sessionId, Role role, TimeSpan ttl, string? data, IReadOnlyList<string>? layout)
+    private IResult Mint(string sessionId, TokenGrant grant)
     {
-        var credentials = issuer.Issue(sessionId, new TokenOptions
+        try
         {
-            Role = role,
-            ExpireTime = time.GetUtcNow() + ttl,
-            Data = data,
-            InitialLayoutClassList = layout,
-        });
-        return TypedResults.Json(credentials, CredentialsJson.Default.CredentialsResponse);
+            var credentials = issuer.Issue(sessionId, grant.ToOptions(time.GetUtcNow()));
+            return TypedResults.Json(credentials, CredentialsJson.Default.CredentialsResponse);
+        }
+        catch (OpenTokArgumentException e)
+        {
+            // The review above should have caught it; if not, it is still the caller's input.
+            return Problems.Validation(e.ParamName, e.Message);
+        }
     }
 }

@@ -70,11 +70,8 @@ public static partial class LocalServer
         {
             app.UseCors(cors =>
             {
-                cors.WithOrigins(origins).AllowAnyHeader().WithMethods("GET", "POST");
-                if (origins.Contains("*"))
-                {
-                    cors.AllowAnyOrigin();
-                }
+                var allowed = origins.Contains("*") ? cors.AllowAnyOrigin() : cors.WithOrigins(origins);
+                allowed.AllowAnyHeader().WithMethods("GET", "POST");
             });
         }
 

@@ -153,34 +153,43 @@ public sealed class TokenGenerator
             throw new OpenTokArgumentException("expireTime", $"Expire time must be within the next 30 days: {expireTime} > {latest}.");
         }
 
-        if (options.Data is { } data)
+        if (DataProblem(options.Data) is { } dataProblem)
         {
-            if (data.Length > MaxDataLength)
-            {
-                throw new OpenTokArgumentException("data", $"Connection data must be at most {MaxDataLength} characters; it has {data.Length}.");
-            }
-            if (!FormEncoding.IsEncodable(data))
-            {
-                throw new OpenTokArgumentException("data", "Connection data must be well-formed Unicode text.");
-            }
+            throw new OpenTokArgumentException("data", dataProblem);
         }
-
-        var classes = options.InitialLayoutClassList ?? [];
-        foreach (var name in classes)
+        if (LayoutProblem(options.InitialLayoutClassList) is { } layoutProblem)
         {
-            if (string.IsNullOrEmpty(name) || name.Any(char.IsWhiteSpace) || !FormEncoding.IsEncodable(name))
-            {
-                throw new OpenTokArgumentException("initialLayoutClassList", "Layout class names must be non-empty Unicode text without spaces.");
-            }
+            throw new OpenTokArgumentException("initialLayoutClassList", layoutProblem);
         }
-        var layoutClasses = string.Join(' ', classes);
-        if (layoutClasses.Length > MaxLayoutClassListLength)
-        {
-            throw new OpenTokArgumentException("initialLayoutClassList",
-                $"The initial layout class list must be at most {MaxLayoutClassListLength} characters joined; it has {layoutClasses.Length}.");
-        }
+        var layoutClasses = string.Join(' ', options.InitialLayoutClassList ?? []);
 
         return new TokenFields(options.Role, createTime, expireTime, _nonce(), options.Data, layoutClasses);
+    }
+
+    /// <summary>Why connection data cannot go into a token, or null when it can.</summary>
+    public static string? DataProblem(string? data) => data switch
+    {
+        null => null,
+        { Length: > MaxDataLength } => $"Connection data must be at most {MaxDataLength} characters; it has {data.Length}.",
+        _ when !FormEncoding.IsEncodable(data) => "Connection data must be well-formed Unicode text.",
+        _ => null,
+    };
+
+    /// <summary>Why a layout class list cannot go into a token, or null when it can.</summary>
+    public static string? LayoutProblem(IReadOnlyList<string>? classes)
+    {
+        if (classes is null)
+        {
+            return null;
+        }
+        if (classes.Any(name => string.IsNullOrEmpty(name) || name.Any(char.IsWhiteSpace) || !FormEncoding.IsEncodable(name)))
+        {
+            return "Layout class names must be non-empty Unicode text without spaces.";
+        }
+        var joined = classes.Sum(name => name.Length) + Math.Max(0, classes.Count - 1);
+        return joined > MaxLayoutClassListLength
+            ? $"The initial layout class list must be at most {MaxLayoutClassListLength} characters joined; it has {joined}."
+            : null;
     }
 
     private static ReadOnlySpan<char> Format(long value, Span<char> destination)
