@@ -57,7 +57,7 @@ public sealed class CredentialsFunctions(CredentialIssuer issuer, TokenPolicy po
         var body = await JsonBody.ReadAsync(request, CredentialsJson.Default.TokenRequest, cancellationToken);
         if (body.Problem is not null)
         {
-            return body.Problem;
+            return body.Problem.ToResult();
         }
         var tokenRequest = body.Value!;
         if (tokenRequest.Review(policy, issuer.OwnsSession, out var errors) is not { } grant)

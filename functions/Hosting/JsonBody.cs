@@ -13,15 +13,14 @@ public static class JsonBody
 {
     public const int MaxBytes = 64 * 1024;
 
-    public readonly record struct Outcome<T>(T? Value, IResult? Problem);
+    public readonly record struct Outcome<T>(T? Value, Problem? Problem);
 
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
         if (!IsJson(request.ContentType))
         {
-            return new(null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.",
-                "Send the body as application/json (UTF-8)."));
+            return new(null, UnsupportedType("Send the body as application/json (UTF-8)."));
         }
 
         var body = await RequestBody.ReadAsync(request, MaxBytes, cancellationToken);
@@ -34,7 +33,7 @@ public static class JsonBody
         {
             var value = JsonSerializer.Deserialize(body, type);
             return value is null
-                ? new(null, Problems.Validation("body", "The body must be a JSON object."))
+                ? new(null, Problem.Invalid("body", "The body must be a JSON object."))
                 : new(value, null);
         }
         catch (JsonException e)
@@ -43,7 +42,31 @@ public static class JsonBody
         }
     }
 
-    private static bool IsJson(string? contentType)
+    /// <summary>The body as a JSON object, for callers that check its fields themselves.</summary>
+    public static async Task<Outcome<JsonDocument>> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxBytes, cancellationToken);
+        if (body is null)
+        {
+            return new(null, RequestBody.TooLarge(MaxBytes));
+        }
+        try
+        {
+            var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return new(document, null);
+            }
+            document.Dispose();
+            return new(null, Problem.Invalid("body", "The body must be a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            return new(null, Malformed(e));
+        }
+    }
+
+    public static bool IsJson(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
@@ -54,8 +77,17 @@ public static class JsonBody
             || media.SubTypeWithoutSuffix.HasValue && media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
     }
 
+    public static Problem UnsupportedType(string detail) =>
+        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", detail);
+
+    private static Problem Malformed(JsonException error)
+    {
+        var where = error.LineNumber is { } line ? $" (line {line + 1}, byte {error.BytePositionInLine + 1})" : "";
+        return Problem.Invalid("body", $"The body is not well-formed JSON{where}.");
+    }
+
     /// <summary>Well-formed JSON that does not fit the type names the field and why; malformed JSON says where.</summary>
-    private static IResult ProblemFor(JsonException error, byte[] body, JsonTypeInfo type)
+    private static Problem ProblemFor(JsonException error, byte[] body, JsonTypeInfo type)
     {
         JsonDocument document;
         try
@@ -64,27 +96,26 @@ public static class JsonBody
         }
         catch (JsonException)
         {
-            var where = error.LineNumber is { } line ? $" (line {line + 1}, byte {error.BytePositionInLine + 1})" : "";
-            return Problems.Validation("body", $"The body is not well-formed JSON{where}.");
+            return Malformed(error);
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return Problems.Validation("body", "The body must be a JSON object.");
+                return Problem.Invalid("body", "The body must be a JSON object.");
             }
             if (FieldOf(error.Path) is not { } field)
             {
-                return Problems.Validation("body", "The body does not have the expected shape.");
+                return Problem.Invalid("body", "The body does not have the expected shape.");
             }
             var occurrences = document.RootElement.EnumerateObject().Count(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
             var property = type.Properties.FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
             return (property, occurrences) switch
             {
-                (null, _) => Problems.Validation(field, "This field is not part of the request."),
-                (_, > 1) => Problems.Validation(property.Name, "This field appears more than once."),
-                _ => Problems.Validation(property.Name, $"Must be {Describe(property.PropertyType)}."),
+                (null, _) => Problem.Invalid(field, "This field is not part of the request."),
+                (_, > 1) => Problem.Invalid(property.Name, "This field appears more than once."),
+                _ => Problem.Invalid(property.Name, $"Must be {Describe(property.PropertyType)}."),
             };
         }
     }
@@ -146,7 +177,6 @@ public static class RequestBody
         return buffer.ToArray();
     }
 
-    public static IResult TooLarge(int maxBytes) =>
-        Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",
-            $"Bodies are limited to {maxBytes / 1024} KiB.");
+    public static Problem TooLarge(int maxBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"Bodies are limited to {maxBytes / 1024} KiB.");
 }

@@ -55,6 +55,7 @@ public static partial class LocalServer
         builder.Services.AddReconnectionFunctions(builder.Configuration);
         builder.Services.AddSingleton(new LocalServerInfo(settingsFile));
         builder.Services.AddHostedService<LocalStorageEmulator>();
+        builder.Services.AddHostedService<TimerHost>();
         builder.Services.AddCors();
         return builder;
     }

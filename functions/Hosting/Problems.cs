@@ -4,33 +4,47 @@ using Microsoft.AspNetCore.Http;
 namespace ReconnectionFunctions.Hosting;
 
 /// <summary>
-/// The problem+json answers (RFC 9457) every route uses: a title that names the kind of failure,
-/// a detail that says what to do, and for bad input the fields at fault with the reason for each.
+/// A failure to tell the caller about (RFC 9457): a title that names the kind of failure, a detail
+/// that says what to do, for bad input the fields at fault with the reason for each, and when
+/// waiting helps, how long. JSON callers get it as problem+json; the web forms render it as HTML.
 /// </summary>
-public static class Problems
+public sealed record Problem(int Status, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null, TimeSpan? RetryAfter = null)
 {
-    public static IResult Validation(IDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors,
-            title: "The request is not valid.",
-            detail: "See errors for each field that was refused and why.");
+    public static Problem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        new(StatusCodes.Status400BadRequest, "The request is not valid.", "See errors for each field that was refused and why.", errors);
 
-    public static IResult Validation(string field, string message) =>
-        Validation(new Dictionary<string, string[]> { [field] = [message] });
+    public static Problem Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static IResult Status(int status, string title, string detail, TimeSpan? retryAfter = null)
+    public IResult ToResult()
     {
-        var problem = TypedResults.Problem(detail: detail, statusCode: status, title: title);
-        return retryAfter is { } wait ? new RetryAfterResult(problem, wait) : problem;
+        IResult result = Errors is null
+            ? TypedResults.Problem(detail: Detail, statusCode: Status, title: Title)
+            : TypedResults.ValidationProblem(Errors, detail: Detail, title: Title);
+        return RetryAfter is { } wait ? new RetryAfterResult(result, wait) : result;
     }
 
-    /// <summary>Adds <c>Retry-After</c> (whole seconds) to a problem answer.</summary>
+    /// <summary><c>Retry-After</c> in whole seconds, at least one.</summary>
+    public string? RetryAfterSeconds => RetryAfter is { } wait
+        ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
+        : null;
+
     private sealed class RetryAfterResult(IResult inner, TimeSpan wait) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return inner.ExecuteAsync(httpContext);
         }
     }
+}
+
+/// <summary>Shorthands for the problem answers the functions return directly.</summary>
+public static class Problems
+{
+    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors) => Problem.Invalid(errors).ToResult();
+
+    public static IResult Validation(string field, string message) => Problem.Invalid(field, message).ToResult();
+
+    public static IResult Status(int status, string title, string detail, TimeSpan? retryAfter = null) =>
+        new Problem(status, title, detail, RetryAfter: retryAfter).ToResult();
 }

@@ -32,11 +32,19 @@ public sealed class TestApp : IAsyncDisposable
     public LogCapture Logs { get; }
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Settings for an app on the shared Azurite that creates rooms on <paramref name="openTok"/>.</summary>
-    public static Dictionary<string, string?> Settings(AzuriteFixture storage, OpenTokFake? openTok = null) => new()
+    public const string SendGridKey = "SG.test-key-for-the-loopback-fake";
+
+    /// <summary>
+    /// Settings for an app on the shared Azurite that creates rooms on <paramref name="openTok"/> and
+    /// mails through <paramref name="sendGrid"/> (or, without one, into a mail-drop folder of its own).
+    /// </summary>
+    public static Dictionary<string, string?> Settings(AzuriteFixture storage, OpenTokFake? openTok = null, SendGridFake? sendGrid = null) => new()
     {
         ["AzureWebJobsStorage"] = storage.ConnectionString,
         ["OpenTok:ApiUrl"] = openTok?.ApiUrl.AbsoluteUri ?? "http://127.0.0.1:9",
+        ["SendGrid:ApiKey"] = sendGrid is null ? "" : SendGridKey,
+        ["SendGrid:Host"] = sendGrid?.Host.AbsoluteUri ?? "https://api.sendgrid.com",
+        ["Notifications:MailDropDirectory"] = Path.Combine(Path.GetTempPath(), "reconnection-maildrop-" + Guid.NewGuid().ToString("N")),
     };
 
     public static async Task<TestApp> StartAsync(IDictionary<string, string?> settings, TimeProvider? time = null)
