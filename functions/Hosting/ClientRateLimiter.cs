@@ -27,8 +27,8 @@ public sealed class ClientRateLimiter(AppTables tables, TimeProvider time)
         var row = $"{clientKey}-{windowStart.ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
         var table = await tables.GetAsync(TableName, cancellationToken);
 
-        // Optimistic concurrency: instances racing on one counter retry until their increment lands.
-        for (var attempt = 0; attempt < 20; attempt++)
+        // Optimistic concurrency: requests racing on one counter retry, a little apart, until their increment lands.
+        for (var attempt = 0; attempt < 100; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
             try
@@ -50,7 +50,8 @@ public sealed class ClientRateLimiter(AppTables tables, TimeProvider time)
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
-                // Another instance counted first; read again.
+                // Another request counted first: read again after a short random pause, so racers spread out.
+                await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 5)), cancellationToken);
             }
         }
         throw new InvalidOperationException("The rate limit counter stayed contended.");

@@ -17,8 +17,10 @@ public sealed record Problem(int Status, string Title, string Detail, IReadOnlyD
 
     public IResult ToResult()
     {
+        // ASP.NET Core names a type for most statuses, but not for 429.
+        var type = Status == StatusCodes.Status429TooManyRequests ? "https://www.rfc-editor.org/rfc/rfc6585#section-4" : null;
         IResult result = Errors is null
-            ? TypedResults.Problem(detail: Detail, statusCode: Status, title: Title)
+            ? TypedResults.Problem(detail: Detail, statusCode: Status, title: Title, type: type)
             : TypedResults.ValidationProblem(Errors, detail: Detail, title: Title);
         return RetryAfter is { } wait ? new RetryAfterResult(result, wait) : result;
     }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,10 +14,16 @@ public sealed record TimerFunction(string Name, CronSchedule Schedule, MethodInf
 /// Local server only: runs each <c>[TimerTrigger]</c> function on its schedule, on the injected
 /// clock, with a new instance from DI per run, as the Functions host would.
 /// </summary>
-public sealed partial class TimerHost(IServiceProvider services, TimeProvider time, ILogger<TimerHost> logger) : BackgroundService
+public sealed partial class TimerHost(IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger<TimerHost> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(FunctionCatalog.TimerFunctions(typeof(TimerHost).Assembly).Select(f => RunOnScheduleAsync(f, stoppingToken)));
+        Task.WhenAll(FunctionCatalog.TimerFunctions(typeof(TimerHost).Assembly)
+            .Where(f => !IsDisabled(f.Name))
+            .Select(f => RunOnScheduleAsync(f, stoppingToken)));
+
+    /// <summary>The Functions host's own switch: the app setting <c>AzureWebJobs.&lt;name&gt;.Disabled</c>.</summary>
+    private bool IsDisabled(string function) =>
+        bool.TryParse(configuration[$"AzureWebJobs.{function}.Disabled"], out var disabled) && disabled;
 
     private async Task RunOnScheduleAsync(TimerFunction function, CancellationToken stoppingToken)
     {

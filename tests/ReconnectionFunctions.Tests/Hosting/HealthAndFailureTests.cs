@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ReconnectionFunctions.Notifications;
 using ReconnectionFunctions.Tests.Infrastructure;
 
 namespace ReconnectionFunctions.Tests.Hosting;
@@ -79,6 +81,25 @@ public class HealthAndFailureTests(AzuriteFixture storage)
     }
 
     [Fact]
+    public async Task Submissions_with_storage_down_are_503_with_retry_after_for_json_and_forms()
+    {
+        var settings = TestApp.Settings(storage);
+        settings["AzureWebJobsStorage"] = UnreachableStorage();
+        await using var app = await TestApp.StartAsync(settings);
+
+        var json = await app.PostJsonAsync("/api/feedback", """{"comments":"hello"}""");
+        var form = await app.Client.PostAsync("/api/join-requests", new FormUrlEncodedContent([new("email", "ada@example.com"), new("consent", "true")]), TestContext.Current.CancellationToken);
+
+        await ProblemAssert.StatusAsync(json, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(json.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, form.StatusCode);
+        Assert.NotNull(form.Headers.RetryAfter?.Delta);
+        var html = await form.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("Storage is unavailable.", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"ada@example.com\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Secrets_reach_neither_answers_nor_logs()
     {
         const string secret = "s3cret-that-must-never-be-printed-0123456789";
@@ -88,6 +109,8 @@ public class HealthAndFailureTests(AzuriteFixture storage)
         settings["OpenTok:ApiSecret"] = secret;
         settings["OpenTok:SessionId"] = "";
         settings["Tokens:Passcode"] = passcode;
+        settings["SendGrid:ApiKey"] = "SG.sendgrid-key-that-must-never-be-printed";
+        settings["SendGrid:Host"] = "http://127.0.0.1:9";
         await using var app = await TestApp.StartAsync(settings);
         app.Client.DefaultRequestHeaders.Add("X-Preview-Passcode", passcode);
 
@@ -98,16 +121,20 @@ public class HealthAndFailureTests(AzuriteFixture storage)
                      await app.Client.GetAsync("/api/session", TestContext.Current.CancellationToken),
                      await app.Client.GetAsync("/api/room/demo", TestContext.Current.CancellationToken),
                      await app.PostJsonAsync("/api/token", """{"room":"demo","role":"moderator"}"""),
+                     await app.PostJsonAsync("/api/feedback", """{"comments":"mail me"}"""),
                  })
         {
             answers.Add(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }
 
+        await app.Services.GetRequiredService<MailDispatcher>().WhenIdleAsync(TestContext.Current.CancellationToken);
         Assert.Contains(app.Logs.Lines, line => line.Contains("Could not create an OpenTok session", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Lines, line => line.Contains("SendGrid could not be reached", StringComparison.Ordinal));
         foreach (var text in answers.Concat(app.Logs.Lines))
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
             Assert.DoesNotContain(passcode, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("sendgrid-key-that-must-never-be-printed", text, StringComparison.Ordinal);
         }
     }
 }

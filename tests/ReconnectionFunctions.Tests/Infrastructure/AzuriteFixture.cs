@@ -7,7 +7,7 @@ using ReconnectionFunctions.Hosting;
 namespace ReconnectionFunctions.Tests.Infrastructure;
 
 /// <summary>One in-memory Azurite for the whole test run, on a free port. Tests keep apart by using unique keys.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public class AzuriteFixture : IAsyncLifetime
 {
     private AzuriteProcess? _azurite;
 
@@ -38,3 +38,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>An Azurite of a test class's own, for tests that count every row of a table.</summary>
+public sealed class OwnAzuriteFixture : AzuriteFixture;

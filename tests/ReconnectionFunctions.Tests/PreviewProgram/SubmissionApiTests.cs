@@ -9,7 +9,7 @@ using ReconnectionFunctions.Tests.Infrastructure;
 namespace ReconnectionFunctions.Tests.PreviewProgram;
 
 /// <summary>Join requests and feedback over HTTP: stored before the answer, mailed once, bad input refused.</summary>
-public sealed class SubmissionApiTests(AzuriteFixture storage) : IAsyncLifetime
+public sealed class SubmissionApiTests(OwnAzuriteFixture storage) : IAsyncLifetime, IClassFixture<OwnAzuriteFixture>
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero));
     private SendGridFake _sendGrid = null!;
@@ -88,7 +88,7 @@ public sealed class SubmissionApiTests(AzuriteFixture storage) : IAsyncLifetime
             $$"""{"email":"  {{email.ToUpperInvariant()}} ","platforms":["ios"],"consent":true}"""));
 
         Assert.Equal(first, second);
-        var row = Assert.Single(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r["email"], email)));
+        var row = Assert.Single(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r.GetString("email"), email)));
         Assert.Equal(2, row["Revision"]);
         Assert.Equal("ios", row["platforms"]);
         Assert.False(row.ContainsKey("name"), "answers left out of the update are gone");
@@ -112,7 +112,7 @@ public sealed class SubmissionApiTests(AzuriteFixture storage) : IAsyncLifetime
 
         var ids = await Task.WhenAll(answers.Select(Submissions.ReceiptIdAsync));
         Assert.Single(ids.Distinct());
-        Assert.Single(await Submissions.RowsAsync(storage, Forms.Feedback, r => Equals(r["comments"], comment)));
+        Assert.Single(await Submissions.RowsAsync(storage, Forms.Feedback, r => Equals(r.GetString("comments"), comment)));
         Assert.Contains(answers, a => a.Headers.Contains("Idempotent-Replayed"));
         await _sendGrid.WaitForAcceptedAsync(1, Cancellation);
         await _app.Services.GetRequiredService<MailDelivery>().DeliverDueAsync(Cancellation);
@@ -129,7 +129,7 @@ public sealed class SubmissionApiTests(AzuriteFixture storage) : IAsyncLifetime
         var reused = await PostWithKeyAsync("/api/join-requests", Submissions.JoinJson(email, ""","company":"Other" """.TrimEnd()), key);
 
         await ProblemAssert.StatusAsync(reused, HttpStatusCode.UnprocessableEntity);
-        var row = Assert.Single(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r["email"], email)));
+        var row = Assert.Single(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r.GetString("email"), email)));
         Assert.False(row.ContainsKey("company"));
     }
 
@@ -152,7 +152,7 @@ public sealed class SubmissionApiTests(AzuriteFixture storage) : IAsyncLifetime
         var id = await Submissions.ReceiptIdAsync(await _app.PostJsonAsync("/api/join-requests", Submissions.JoinJson(email, ""","website":"http://spam.example" """.TrimEnd())));
 
         Assert.Null(await Submissions.RowAsync(storage, Forms.JoinRequest, id));
-        Assert.Empty(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r["email"], email)));
+        Assert.Empty(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r.GetString("email"), email)));
         await _app.Services.GetRequiredService<MailDelivery>().DeliverDueAsync(Cancellation);
         Assert.DoesNotContain(_sendGrid.Accepted, m => m.SubmissionId == id);
     }
@@ -261,7 +261,7 @@ public sealed class SubmissionApiTests(AzuriteFixture storage) : IAsyncLifetime
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(FormPages.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
         var html = await response.Content.ReadAsStringAsync(Cancellation);
-        var row = Assert.Single(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r["email"], email)));
+        var row = Assert.Single(await Submissions.RowsAsync(storage, Forms.JoinRequest, r => Equals(r.GetString("email"), email)));
         Assert.Contains(row.RowKey, html, StringComparison.Ordinal);
         Assert.Equal("ios,react-native", row["platforms"]);
         Assert.Equal("line one\nline two", row["problems"]);
