@@ -28,7 +28,7 @@ public static class FormPages
         .error:empty{display:none}
         input[type=text],input[type=email],select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.45rem .55rem;border:2px solid #595959;border-radius:4px}
         textarea{min-height:6rem;resize:vertical}
-        [aria-invalid=true]{border-color:#b00020}
+        input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border-color:#b00020}
         input[type=checkbox],input[type=radio]{width:1.15rem;height:1.15rem}
         :focus-visible{outline:3px solid #1d5fbf;outline-offset:2px}
         button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#1d5fbf;color:#fff;cursor:pointer}
@@ -126,13 +126,16 @@ public static class FormPages
         $"default-src 'none'; style-src '{Hash(Style)}'; script-src '{Hash(Script)}'; connect-src 'self'; " +
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    public static IResult Form(SubmissionKind kind, IReadOnlyDictionary<string, StringValues>? values = null, Problem? problem = null)
+    /// <summary>The form page: empty at <c>GET /api/forms/…</c>, or as the answer to a form post that failed.</summary>
+    /// <param name="answeringPost">True when the page is the answer to a post, so its URL is the post route, not the form route.</param>
+    public static IResult Form(SubmissionKind kind, IReadOnlyDictionary<string, StringValues>? values = null, Problem? problem = null, bool answeringPost = false)
     {
         var html = new StringBuilder();
         Open(html, kind.Title);
         html.Append("<h1>").Append(Encode(kind.Title)).Append("</h1><p>").Append(Encode(kind.Intro)).Append("</p>");
         Summary(html, kind, problem);
-        html.Append("<form method=\"post\" action=\"../").Append(kind.PostRoute).Append("\" novalidate data-enhance>");
+        // Relative, so the page works under any route prefix: from /api/forms/join it is ../join-requests; from /api/join-requests itself, join-requests.
+        html.Append("<form method=\"post\" action=\"").Append(answeringPost ? "" : "../").Append(kind.PostRoute).Append("\" novalidate data-enhance>");
         foreach (var field in kind.Fields)
         {
             Field(html, field, values, problem?.Errors?.GetValueOrDefault(field.Name));
@@ -141,7 +144,7 @@ public static class FormPages
             .Append("<input type=\"text\" id=\"f-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>")
             .Append("<button type=\"submit\">").Append(Encode(kind.SubmitLabel)).Append("</button>")
             .Append("<p id=\"status\" role=\"status\"></p></form>");
-        Thanks(html, kind, id: null);
+        Thanks(html, kind, id: null, answeringPost);
         Close(html);
         return new HtmlResult(html.ToString(), problem?.Status ?? StatusCodes.Status200OK, problem?.RetryAfterSeconds);
     }
@@ -150,7 +153,7 @@ public static class FormPages
     {
         var html = new StringBuilder();
         Open(html, kind.ThanksTitle);
-        Thanks(html, kind, id);
+        Thanks(html, kind, id, answeringPost: true);
         Close(html);
         return new HtmlResult(html.ToString(), StatusCodes.Status200OK, null);
     }
@@ -181,7 +184,7 @@ public static class FormPages
             }
             else
             {
-                html.Append("<a href=\"#").Append(ControlId(field)).Append("\">").Append(Encode(field.Label)).Append(": ").Append(Encode(message)).Append("</a>");
+                html.Append("<a href=\"#").Append(ControlId(field)).Append("\">").Append(Encode(field.Label.TrimEnd('.'))).Append(": ").Append(Encode(message)).Append("</a>");
             }
             html.Append("</li>");
         }
@@ -195,7 +198,7 @@ public static class FormPages
         var describedBy = (field.Hint is null ? "" : $"h-{field.Name} ") + $"e-{field.Name}";
         var invalid = errors is { Length: > 0 } ? " aria-invalid=\"true\"" : "";
         var required = field.Required ? " <span class=\"hint\">(required)</span>" : "";
-        var error = $"<p class=\"error\" id=\"e-{field.Name}\" data-label=\"{Encode(field.Label)}\">{Encode(string.Join(' ', errors ?? []))}</p>";
+        var error = $"<p class=\"error\" id=\"e-{field.Name}\" data-label=\"{Encode(field.Label.TrimEnd('.'))}\">{Encode(string.Join(' ', errors ?? []))}</p>";
         var hint = field.Hint is null ? "" : $"<p class=\"hint\" id=\"h-{field.Name}\">{Encode(field.Hint)}</p>";
 
         switch (field.Kind)
@@ -255,11 +258,11 @@ public static class FormPages
     }
 
     /// <summary>The thank-you block: a page of its own without JavaScript, revealed in place with it.</summary>
-    private static void Thanks(StringBuilder html, SubmissionKind kind, string? id)
+    private static void Thanks(StringBuilder html, SubmissionKind kind, string? id, bool answeringPost)
     {
         html.Append("<section class=\"thanks\" id=\"done\" tabindex=\"-1\" role=\"status\"").Append(id is null ? " hidden" : " autofocus").Append("><h2>")
             .Append(Encode(kind.ThanksTitle)).Append("</h2><p>").Append(Encode(kind.ThanksText)).Append("</p><p>Reference: <strong data-reference>")
-            .Append(Encode(id ?? "")).Append("</strong></p><p><a href=\"").Append(id is null ? "" : "forms/").Append(kind.FormRoute).Append("\">Back to the form</a></p></section>");
+            .Append(Encode(id ?? "")).Append("</strong></p><p><a href=\"").Append(answeringPost ? "forms/" : "").Append(kind.FormRoute).Append("\">Back to the form</a></p></section>");
     }
 
     private static void Open(StringBuilder html, string title) =>

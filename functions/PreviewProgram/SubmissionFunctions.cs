@@ -145,7 +145,7 @@ public sealed class SubmissionFunctions(
             ? FormPages.Received(kind, id)
             : TypedResults.Json(new SubmissionReceipt(id, "received"), PreviewProgramJson.Default.SubmissionReceipt, statusCode: StatusCodes.Status202Accepted);
 
-        public IResult Refused(Problem problem) => isForm ? FormPages.Form(kind, Posted, problem) : problem.ToResult();
+        public IResult Refused(Problem problem) => isForm ? FormPages.Form(kind, Posted, problem, answeringPost: true) : problem.ToResult();
     }
 }
 
