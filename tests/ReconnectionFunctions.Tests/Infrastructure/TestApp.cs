@@ -45,6 +45,11 @@ public sealed class TestApp : IAsyncDisposable
         ["SendGrid:ApiKey"] = sendGrid is null ? "" : SendGridKey,
         ["SendGrid:Host"] = sendGrid?.Host.AbsoluteUri ?? "https://api.sendgrid.com",
         ["Notifications:MailDropDirectory"] = Path.Combine(Path.GetTempPath(), "reconnection-maildrop-" + Guid.NewGuid().ToString("N")),
+        // Every test posts from 127.0.0.1 into one shared store; the rate-limit tests set their own limit and clients.
+        ["Submissions:PerClientPerHour"] = "100000",
+        // The mail timer sweeps every due row of the store; in a shared store it would send other tests' mail.
+        // Tests of delivery drive it themselves, on a store of their own.
+        ["AzureWebJobs.DeliverMail.Disabled"] = "true",
     };
 
     public static async Task<TestApp> StartAsync(IDictionary<string, string?> settings, TimeProvider? time = null)

@@ -7,7 +7,7 @@ using ReconnectionFunctions.Tests.Infrastructure;
 namespace ReconnectionFunctions.Tests.Notifications;
 
 /// <summary>Mail that is never lost: SendGrid outages, rate limits, refusals, replay and the timer.</summary>
-public sealed class MailDeliveryTests(AzuriteFixture storage) : IAsyncLifetime
+public sealed class MailDeliveryTests(OwnAzuriteFixture storage) : IAsyncLifetime, IClassFixture<OwnAzuriteFixture>
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 9, 0, 30, TimeSpan.Zero));
     private SendGridFake _sendGrid = null!;
@@ -17,10 +17,7 @@ public sealed class MailDeliveryTests(AzuriteFixture storage) : IAsyncLifetime
     {
         _sendGrid = await SendGridFake.StartAsync(TestApp.SendGridKey);
         var settings = TestApp.Settings(storage, sendGrid: _sendGrid);
-        settings["Submissions:PerClientPerHour"] = "100000";
         settings["Notifications:MaxAttempts"] = "5";
-        // These tests run the timer's work themselves, one step at a time.
-        settings["AzureWebJobs.DeliverMail.Disabled"] = "true";
         _app = await TestApp.StartAsync(settings, _time);
     }
 
@@ -149,14 +146,16 @@ public sealed class MailDeliveryTests(AzuriteFixture storage) : IAsyncLifetime
 }
 
 /// <summary>The mail timer, on the local server as under the Functions host: every minute, on the injected clock.</summary>
-public sealed class MailTimerTests(AzuriteFixture storage)
+public sealed class MailTimerTests(OwnAzuriteFixture storage) : IClassFixture<OwnAzuriteFixture>
 {
     [Fact]
     public async Task The_mail_timer_retries_on_its_schedule()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 9, 0, 30, TimeSpan.Zero));
         await using var sendGrid = await SendGridFake.StartAsync(TestApp.SendGridKey);
-        await using var app = await TestApp.StartAsync(TestApp.Settings(storage, sendGrid: sendGrid), time);
+        var settings = TestApp.Settings(storage, sendGrid: sendGrid);
+        settings["AzureWebJobs.DeliverMail.Disabled"] = "false";
+        await using var app = await TestApp.StartAsync(settings, time);
         sendGrid.FailAll(503);
         var id = await Submissions.ReceiptIdAsync(await app.PostJsonAsync("/api/feedback", Submissions.FeedbackJson("timer " + Guid.NewGuid())));
         await app.Services.GetRequiredService<MailDispatcher>().WhenIdleAsync(TestContext.Current.CancellationToken);

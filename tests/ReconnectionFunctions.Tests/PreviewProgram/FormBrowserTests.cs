@@ -22,7 +22,6 @@ public sealed class FormBrowserTests(AzuriteFixture storage, BrowserFixture brow
     {
         _sendGrid = await SendGridFake.StartAsync(TestApp.SendGridKey);
         var settings = TestApp.Settings(storage, sendGrid: _sendGrid);
-        settings["Submissions:PerClientPerHour"] = "100000";
         _app = await TestApp.StartAsync(settings);
     }
 

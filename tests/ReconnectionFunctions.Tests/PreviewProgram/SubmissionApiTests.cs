@@ -19,7 +19,6 @@ public sealed class SubmissionApiTests(OwnAzuriteFixture storage) : IAsyncLifeti
     {
         _sendGrid = await SendGridFake.StartAsync(TestApp.SendGridKey);
         var settings = TestApp.Settings(storage, sendGrid: _sendGrid);
-        settings["Submissions:PerClientPerHour"] = "100000";
         _app = await TestApp.StartAsync(settings, _time);
     }
 
