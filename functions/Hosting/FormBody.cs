@@ -14,7 +14,7 @@ public static class FormBody
         && media.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
         && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
-    public static async Task<JsonBody.Outcome<Dictionary<string, StringValues>>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<BodyRead<Dictionary<string, StringValues>>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync(request, JsonBody.MaxBytes, cancellationToken);
         if (body is null)

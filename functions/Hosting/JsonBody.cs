@@ -13,9 +13,7 @@ public static class JsonBody
 {
     public const int MaxBytes = 64 * 1024;
 
-    public readonly record struct Outcome<T>(T? Value, Problem? Problem);
-
-    public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    public static async Task<BodyRead<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
         if (!IsJson(request.ContentType))
@@ -43,7 +41,7 @@ public static class JsonBody
     }
 
     /// <summary>The body as a JSON object, for callers that check its fields themselves.</summary>
-    public static async Task<Outcome<JsonDocument>> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<BodyRead<JsonDocument>> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync(request, MaxBytes, cancellationToken);
         if (body is null)
@@ -152,6 +150,9 @@ public static class JsonBody
         return type.IsAssignableTo(typeof(IEnumerable<string>)) ? "an array of strings" : "a value of the documented type";
     }
 }
+
+/// <summary>A request body read into <typeparamref name="T"/>, or the problem that stopped it.</summary>
+public readonly record struct BodyRead<T>(T? Value, Problem? Problem);
 
 /// <summary>Reads request bodies with a size cap, so a huge upload is refused without being buffered.</summary>
 public static class RequestBody

@@ -119,17 +119,6 @@ public sealed class SubmissionStore(AppTables tables, TimeProvider time)
         return seen.HasValue && seen.Value!.GetString(Columns.Fingerprint) == submission.Fingerprint ? seen.Value.GetString(Columns.SubmissionId) : null;
     }
 
-    /// <summary>Reads a stored submission row (tests and operators).</summary>
-    public async Task<TableEntity?> FindAsync(SubmissionKind kind, string id, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(kind.TableName, cancellationToken);
-        await foreach (var row in table.QueryAsync<TableEntity>(r => r.RowKey == id, cancellationToken: cancellationToken))
-        {
-            return row;
-        }
-        return null;
-    }
-
     private static async Task<string?> FindByEmailAsync(TableClient table, string partition, string email, CancellationToken cancellationToken)
     {
         var index = await table.GetEntityIfExistsAsync<TableEntity>(partition, EmailRow(email), cancellationToken: cancellationToken);

@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -22,7 +15,7 @@ namespace ReconnectionFunctions.Tests.Infrastructure;
 /// </summary>
 public sealed class OpenTokFake : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly string _apiKey;
     private readonly string _apiSecret;
     private readonly TimeProvider _time;
@@ -33,15 +26,14 @@ public sealed class OpenTokFake : IAsyncDisposable
     private int _createsToHold;
     private int _createsWaiting;
 
-    private OpenTokFake(WebApplication app, string apiKey, string apiSecret, TimeProvider time)
+    private OpenTokFake(string apiKey, string apiSecret, TimeProvider time)
     {
-        _app = app;
         _apiKey = apiKey;
         _apiSecret = apiSecret;
         _time = time;
     }
 
-    public Uri ApiUrl { get; private set; } = null!;
+    public Uri ApiUrl => _server.Address;
 
     /// <summary>Session ids handed out, in order.</summary>
     public IReadOnlyCollection<string> Created => _created;
@@ -69,15 +61,8 @@ public sealed class OpenTokFake : IAsyncDisposable
 
     public static async Task<OpenTokFake> StartAsync(string apiKey, string apiSecret, TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new OpenTokFake(app, apiKey, apiSecret, time ?? TimeProvider.System);
-        app.MapPost("/session/create", fake.CreateSessionAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        fake.ApiUrl = new Uri(address);
+        var fake = new OpenTokFake(apiKey, apiSecret, time ?? TimeProvider.System);
+        fake._server = await LoopbackServer.StartAsync("/session/create", fake.CreateSessionAsync);
         return fake;
     }
 
@@ -230,9 +215,5 @@ public sealed class OpenTokFake : IAsyncDisposable
         return source;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Mail;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ReconnectionFunctions.Tests.Infrastructure;
 
@@ -27,20 +20,19 @@ public sealed record SentMail(string From, IReadOnlyList<string> To, IReadOnlyLi
 /// </summary>
 public sealed class SendGridFake : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly string _apiKey;
     private readonly ConcurrentQueue<SentMail> _accepted = new();
     private readonly ConcurrentQueue<string> _refusals = new();
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
     private int _requests;
 
-    private SendGridFake(WebApplication app, string apiKey)
+    private SendGridFake(string apiKey)
     {
-        _app = app;
         _apiKey = apiKey;
     }
 
-    public Uri Host { get; private set; } = null!;
+    public Uri Host => _server.Address;
 
     public IReadOnlyCollection<SentMail> Accepted => _accepted;
 
@@ -57,14 +49,8 @@ public sealed class SendGridFake : IAsyncDisposable
 
     public static async Task<SendGridFake> StartAsync(string apiKey)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new SendGridFake(app, apiKey);
-        app.MapPost("/v3/mail/send", fake.SendAsync);
-        await app.StartAsync();
-        fake.Host = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        var fake = new SendGridFake(apiKey);
+        fake._server = await LoopbackServer.StartAsync("/v3/mail/send", fake.SendAsync);
         return fake;
     }
 
@@ -188,9 +174,5 @@ public sealed class SendGridFake : IAsyncDisposable
         await context.Response.WriteAsync(body);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -73,14 +72,4 @@ public sealed partial class MailDispatcher(MailDelivery delivery, ILogger<MailDi
 
     [LoggerMessage(LogLevel.Warning, "Immediate mail for {Table} {Partition}/{Row} failed; the timer will retry it")]
     private partial void LogFailed(string table, string partition, string row, Exception exception);
-}
-
-/// <summary>Every minute: sends pending mail and retries failed mail that is due.</summary>
-public sealed class MailDeliveryFunction(MailDelivery delivery)
-{
-    public const string Schedule = "0 * * * * *";
-
-    [Function("DeliverMail")]
-    public Task Run([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken) =>
-        delivery.DeliverDueAsync(cancellationToken);
 }
