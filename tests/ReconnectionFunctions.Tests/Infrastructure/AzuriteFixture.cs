@@ -11,7 +11,7 @@ public class AzuriteFixture : IAsyncLifetime
 {
     private AzuriteProcess? _azurite;
 
-    public string ConnectionString => _azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite is not running.");
+    public virtual string ConnectionString => _azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite is not running.");
 
     public async ValueTask InitializeAsync() => _azurite = await StartAsync();
 

@@ -51,6 +51,24 @@ public sealed class OpenTokFake : IAsyncDisposable
 
     public TaskCompletionSource RequestArrived { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly List<(int Count, TaskCompletionSource Reached)> _requestWaiters = [];
+    private int _requests;
+
+    /// <summary>Completes once <paramref name="count"/> requests have arrived (answered or not).</summary>
+    public Task WaitForRequestsAsync(int count, CancellationToken cancellationToken)
+    {
+        lock (_requestWaiters)
+        {
+            if (_requests >= count)
+            {
+                return Task.CompletedTask;
+            }
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _requestWaiters.Add((count, reached));
+            return reached.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Holds valid create requests until <paramref name="count"/> of them have arrived, then answers them all.</summary>
     public void HoldCreatesUntil(int count)
     {
@@ -69,6 +87,15 @@ public sealed class OpenTokFake : IAsyncDisposable
     private async Task CreateSessionAsync(HttpContext context)
     {
         RequestArrived.TrySetResult();
+        lock (_requestWaiters)
+        {
+            _requests++;
+            foreach (var waiter in _requestWaiters.Where(w => _requests >= w.Count).ToList())
+            {
+                waiter.Reached.TrySetResult();
+                _requestWaiters.Remove(waiter);
+            }
+        }
         if (Hang)
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);

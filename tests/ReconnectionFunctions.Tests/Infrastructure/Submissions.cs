@@ -27,9 +27,12 @@ public static class Submissions
     }
 
     /// <summary>Every data row of a kind's table (index and idempotency rows left out).</summary>
-    public static async Task<List<TableEntity>> RowsAsync(AzuriteFixture storage, SubmissionKind kind, Func<TableEntity, bool>? where = null)
+    public static Task<List<TableEntity>> RowsAsync(AzuriteFixture storage, SubmissionKind kind, Func<TableEntity, bool>? where = null) =>
+        RowsAsync(storage.ConnectionString, kind, where);
+
+    public static async Task<List<TableEntity>> RowsAsync(string connectionString, SubmissionKind kind, Func<TableEntity, bool>? where = null)
     {
-        var table = new TableClient(storage.ConnectionString, kind.TableName);
+        var table = new TableClient(connectionString, kind.TableName);
         await table.CreateIfNotExistsAsync();
         var rows = new List<TableEntity>();
         await foreach (var row in table.QueryAsync<TableEntity>(r => r.RowKey.CompareTo("a") < 0))
