@@ -46,10 +46,8 @@ public static class FormEncoding
         {
             var plain = value.IndexOfAnyExcept(Unreserved);
             var run = plain < 0 ? value : value[..plain];
-            foreach (var c in run)
-            {
-                destination[written++] = (byte)c;
-            }
+            Ascii.FromUtf16(run, destination[written..], out var copied);
+            written += copied;
             value = value[run.Length..];
             if (value.IsEmpty)
             {

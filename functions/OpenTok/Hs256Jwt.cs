@@ -12,7 +12,7 @@ public static class Hs256Jwt
     private static ReadOnlySpan<byte> EncodedHeader => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"u8;
 
     /// <summary>Signs the exact payload bytes given (claim order and spacing are part of the signature).</summary>
-    public static string Sign(ReadOnlySpan<byte> payloadJson, ReadOnlySpan<byte> key)
+    public static string Sign(ReadOnlySpan<byte> payloadJson, KeyedHmac hmacSha256)
     {
         var payloadLength = Base64Url.GetEncodedLength(payloadJson.Length);
         var signatureLength = Base64Url.GetEncodedLength(HMACSHA256.HashSizeInBytes);
@@ -28,7 +28,7 @@ public static class Hs256Jwt
             Base64Url.EncodeToUtf8(payloadJson, token[(EncodedHeader.Length + 1)..]);
 
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(key, token[..signedLength], mac);
+            hmacSha256.Compute(token[..signedLength], mac);
             token[signedLength] = (byte)'.';
             Base64Url.EncodeToUtf8(mac, token[(signedLength + 1)..]);
             return Encoding.ASCII.GetString(token);

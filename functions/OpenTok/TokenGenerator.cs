@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -21,10 +22,18 @@ public sealed class TokenGenerator
 
     private static readonly JsonWriterOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly byte[] _secret;
+    private readonly KeyedHmac _hmacSha1;
+    private readonly KeyedHmac _hmacSha256;
     private readonly byte[] _t1HeaderStart;
     private readonly TimeProvider _time;
     private readonly Func<double> _nonce;
+
+    /// <summary>The last session id found to belong to this key: the service mints for a few sessions, over and over.</summary>
+    private string? _verifiedSession;
+
+    /// <summary>Each thread's JSON buffer and writer, reset per token rather than allocated.</summary>
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_json;
 
     /// <param name="nonceSource">Supplies the nonce; tests pass a fixed one to reproduce SDK output.</param>
     public TokenGenerator(string apiKey, string apiSecret, TimeProvider? timeProvider = null, Func<double>? nonceSource = null)
@@ -38,10 +47,13 @@ public sealed class TokenGenerator
             throw new OpenTokArgumentException(nameof(apiSecret), "The API secret is required.");
         }
         ApiKey = apiKey;
-        _secret = Encoding.UTF8.GetBytes(apiSecret);
+        var secret = Encoding.UTF8.GetBytes(apiSecret);
+        _hmacSha1 = new KeyedHmac(HashAlgorithmName.SHA1, secret);
+        _hmacSha256 = new KeyedHmac(HashAlgorithmName.SHA256, secret);
         _t1HeaderStart = T1Token.HeaderStart(apiKey);
         _time = timeProvider ?? TimeProvider.System;
-        _nonce = nonceSource ?? Random.Shared.NextDouble;
+        // A whole number, as the .NET and Java SDKs send: it formats several times faster than a fraction.
+        _nonce = nonceSource ?? (() => Random.Shared.Next(1, 1_000_000_000));
     }
 
     public string ApiKey { get; }
@@ -59,12 +71,13 @@ public sealed class TokenGenerator
         var fields = Validate(sessionId, options ?? new TokenOptions());
         Span<char> number = stackalloc char[32];
 
-        var capacity = 200 + sessionId.Length
+        var offset = T1Token.DataOffset(_t1HeaderStart);
+        var capacity = offset + 200 + sessionId.Length
             + ((fields.Data?.Length ?? 0) + fields.LayoutClasses.Length) * FormEncoding.MaxBytesPerChar;
-        var rented = ArrayPool<byte>.Shared.Rent(capacity);
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
         try
         {
-            var data = rented.AsSpan();
+            var data = buffer.AsSpan(offset);
             var n = FormEncoding.AppendPair(data, 0, "session_id"u8, sessionId);
             n = FormEncoding.AppendPair(data, n, "create_time"u8, Format(fields.CreateTime, number));
             n = FormEncoding.AppendPair(data, n, "nonce"u8, Format(fields.Nonce, number));
@@ -77,19 +90,18 @@ public sealed class TokenGenerator
             n = FormEncoding.AppendPair(data, n, "initial_layout_class_list"u8, fields.LayoutClasses);
             n = FormEncoding.AppendPair(data, n, "scope"u8, "session.connect");
 
-            return fields.ToToken(T1Token.Sign(_t1HeaderStart, _secret, data[..n]));
+            return fields.ToToken(T1Token.Sign(_t1HeaderStart, _hmacSha1, buffer, n));
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     public ClientToken GenerateJwtToken(string sessionId, TokenOptions? options = null)
     {
         var fields = Validate(sessionId, options ?? new TokenOptions());
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, CompactJson))
+        var (buffer, json) = JsonWriter();
         {
             json.WriteStartObject();
             json.WriteString("iss"u8, ApiKey);
@@ -98,7 +110,14 @@ public sealed class TokenGenerator
             json.WriteNumber("exp"u8, fields.ExpireTime);
             json.WriteString("session_id"u8, sessionId);
             json.WriteNumber("create_time"u8, fields.CreateTime);
-            json.WriteNumber("nonce"u8, fields.Nonce);
+            if (IsWhole(fields.Nonce))
+            {
+                json.WriteNumber("nonce"u8, (long)fields.Nonce);
+            }
+            else
+            {
+                json.WriteNumber("nonce"u8, fields.Nonce);
+            }
             json.WriteString("role"u8, fields.Role.ToWireName());
             json.WriteNumber("expire_time"u8, fields.ExpireTime);
             if (fields.Data is not null)
@@ -108,8 +127,9 @@ public sealed class TokenGenerator
             json.WriteString("initial_layout_class_list"u8, fields.LayoutClasses);
             json.WriteString("scope"u8, "session.connect"u8);
             json.WriteEndObject();
+            json.Flush();
         }
-        return fields.ToToken(Hs256Jwt.Sign(buffer.WrittenSpan, _secret));
+        return fields.ToToken(Hs256Jwt.Sign(buffer.WrittenSpan, _hmacSha256));
     }
 
     /// <summary>
@@ -119,22 +139,37 @@ public sealed class TokenGenerator
     public string GenerateRestAuthToken()
     {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer, CompactJson))
+        var (buffer, json) = JsonWriter();
+        json.WriteStartObject();
+        json.WriteString("iss"u8, ApiKey);
+        json.WriteString("ist"u8, "project"u8);
+        json.WriteNumber("iat"u8, now);
+        json.WriteNumber("exp"u8, now + 300);
+        json.WriteEndObject();
+        json.Flush();
+        return Hs256Jwt.Sign(buffer.WrittenSpan, _hmacSha256);
+    }
+
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) JsonWriter()
+    {
+        if (t_json is not { } json)
         {
-            json.WriteStartObject();
-            json.WriteString("iss"u8, ApiKey);
-            json.WriteString("ist"u8, "project"u8);
-            json.WriteNumber("iat"u8, now);
-            json.WriteNumber("exp"u8, now + 300);
-            json.WriteEndObject();
+            var buffer = new ArrayBufferWriter<byte>(512);
+            json = (buffer, new Utf8JsonWriter(buffer, CompactJson));
+            t_json = json;
         }
-        return Hs256Jwt.Sign(buffer.WrittenSpan, _secret);
+        json.Buffer.ResetWrittenCount();
+        json.Writer.Reset(json.Buffer);
+        return json;
     }
 
     private TokenFields Validate(string sessionId, TokenOptions options)
     {
-        SessionIds.EnsureBelongsTo(sessionId, ApiKey);
+        if (sessionId is null || !string.Equals(sessionId, _verifiedSession, StringComparison.Ordinal))
+        {
+            SessionIds.EnsureBelongsTo(sessionId, ApiKey);
+            _verifiedSession = sessionId;
+        }
         if (!Enum.IsDefined(options.Role))
         {
             throw new OpenTokArgumentException("role", $"Invalid role for token generation: {(int)options.Role}");
@@ -161,7 +196,7 @@ public sealed class TokenGenerator
         {
             throw new OpenTokArgumentException("initialLayoutClassList", layoutProblem);
         }
-        var layoutClasses = string.Join(' ', options.InitialLayoutClassList ?? []);
+        var layoutClasses = options.InitialLayoutClassList is { Count: > 0 } classes ? string.Join(' ', classes) : "";
 
         return new TokenFields(options.Role, createTime, expireTime, _nonce(), options.Data, layoutClasses);
     }
@@ -178,7 +213,7 @@ public sealed class TokenGenerator
     /// <summary>Why a layout class list cannot go into a token, or null when it can.</summary>
     public static string? LayoutProblem(IReadOnlyList<string>? classes)
     {
-        if (classes is null)
+        if (classes is null || classes.Count == 0)
         {
             return null;
         }
@@ -201,9 +236,15 @@ public sealed class TokenGenerator
     /// <summary>Shortest round-trip form, which is what JavaScript prints for the same double.</summary>
     private static ReadOnlySpan<char> Format(double value, Span<char> destination)
     {
+        if (IsWhole(value))
+        {
+            return Format((long)value, destination);
+        }
         value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
         return destination[..written];
     }
+
+    private static bool IsWhole(double value) => Math.Abs(value) < 1e15 && value == Math.Floor(value);
 
     private readonly record struct TokenFields(Role Role, long CreateTime, long ExpireTime, double Nonce, string? Data, string LayoutClasses)
     {
