@@ -33,7 +33,7 @@ public sealed class TokenGenerator
 
     /// <summary>Each thread's JSON buffer and writer, reset per token rather than allocated.</summary>
     [ThreadStatic]
-    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_json;
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _threadJson;
 
     /// <param name="nonceSource">Supplies the nonce; tests pass a fixed one to reproduce SDK output.</param>
     public TokenGenerator(string apiKey, string apiSecret, TimeProvider? timeProvider = null, Func<double>? nonceSource = null)
@@ -152,11 +152,11 @@ public sealed class TokenGenerator
 
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) JsonWriter()
     {
-        if (t_json is not { } json)
+        if (_threadJson is not { } json)
         {
             var buffer = new ArrayBufferWriter<byte>(512);
             json = (buffer, new Utf8JsonWriter(buffer, CompactJson));
-            t_json = json;
+            _threadJson = json;
         }
         json.Buffer.ResetWrittenCount();
         json.Writer.Reset(json.Buffer);
