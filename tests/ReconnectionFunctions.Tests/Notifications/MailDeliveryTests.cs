@@ -119,6 +119,27 @@ public sealed class MailDeliveryTests(OwnAzuriteFixture storage) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task The_replay_mail_command_makes_failed_mail_due_again()
+    {
+        _sendGrid.FailAll(400);
+        var id = await SubmitFeedbackAsync("replayed by command " + Guid.NewGuid());
+        await Dispatcher.WhenIdleAsync(Cancellation);
+        Assert.False((await Submissions.RowAsync(storage, Forms.Feedback, id))!.ContainsKey(MailColumns.NextAttemptAt));
+
+        // As an operator runs it: settings from the command line, against the same storage.
+        var exit = await MailReplay.RunAsync(["--AzureWebJobsStorage", storage.ConnectionString]);
+
+        Assert.Equal(0, exit);
+        var row = await Submissions.RowAsync(storage, Forms.Feedback, id);
+        Assert.Equal(0, row![MailColumns.Attempts]);
+        Assert.NotNull(row.GetDateTimeOffset(MailColumns.NextAttemptAt));
+        _sendGrid.Failure = null;
+        _time.Advance(TimeSpan.FromDays(1));
+        await Delivery.DeliverDueAsync(Cancellation);
+        Assert.Single(_sendGrid.Accepted, m => m.SubmissionId == id);
+    }
+
+    [Fact]
     public async Task Retries_back_off_and_stop_after_the_configured_attempts()
     {
         _sendGrid.FailAll(500);
