@@ -27,8 +27,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary><c>node_modules/.bin/azurite-table</c> in the nearest folder above the app or the current directory.</summary>
     public static string? FindExecutable()
     {

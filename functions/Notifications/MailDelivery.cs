@@ -78,8 +78,6 @@ public sealed partial class MailDelivery(
     private readonly Dictionary<string, IMailSource> _sources = sources.ToDictionary(s => s.TableName);
     private long _pausedUntilTicks;
 
-    public string Mode => sender.Mode;
-
     /// <summary>Tries one row's mail now, if it is due.</summary>
     public async Task<DeliveryResult> DeliverAsync(string tableName, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {

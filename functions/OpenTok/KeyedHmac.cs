@@ -12,10 +12,6 @@ public sealed class KeyedHmac(HashAlgorithmName algorithm, byte[] key)
 {
     private readonly ConcurrentBag<IncrementalHash> _pool = [];
 
-    public int HashSizeInBytes { get; } = algorithm == HashAlgorithmName.SHA1 ? HMACSHA1.HashSizeInBytes
-        : algorithm == HashAlgorithmName.SHA256 ? HMACSHA256.HashSizeInBytes
-        : throw new ArgumentOutOfRangeException(nameof(algorithm), "OpenTok signs with HMAC-SHA1 (T1) or HMAC-SHA256 (JWT).");
-
     public int Compute(ReadOnlySpan<byte> data, Span<byte> mac)
     {
         if (!_pool.TryTake(out var hmac))
